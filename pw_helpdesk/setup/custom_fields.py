@@ -1,0 +1,94 @@
+"""Custom Fields that pw_helpdesk adds to ERPNext's DocTypes, created on install and kept by migrate."""
+
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+CHANNELS = "\n".join(
+	[
+		"",
+		"Web Widget",
+		"Contact Form",
+		"API",
+		"Email",
+		"Portal",
+		"Script Alert",
+		"Automation",
+		"CRTC Mailbox",
+		"Compliance Monitor",
+	]
+)
+
+CUSTOM_FIELDS = {
+	"Issue": [
+		{
+			"fieldname": "pw_section",
+			"fieldtype": "Section Break",
+			"label": "PW Helpdesk",
+			"insert_after": "description",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "pw_channel",
+			"fieldtype": "Select",
+			"label": "Channel",
+			"options": CHANNELS,
+			"insert_after": "pw_section",
+			"read_only": 1,
+			"in_standard_filter": 1,
+		},
+		{
+			"fieldname": "pw_page_url",
+			"fieldtype": "Small Text",
+			"label": "Page URL",
+			"insert_after": "pw_channel",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "pw_source",
+			"fieldtype": "Data",
+			"label": "Alert Source",
+			"insert_after": "pw_page_url",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "pw_occurrences",
+			"fieldtype": "Int",
+			"label": "Occurrences",
+			"insert_after": "pw_source",
+			"read_only": 1,
+			"description": "How many times the same alert or failure was reported while this Issue was open.",
+		},
+		{
+			"fieldname": "pw_column_break",
+			"fieldtype": "Column Break",
+			"insert_after": "pw_occurrences",
+		},
+		{
+			"fieldname": "pw_reference_doctype",
+			"fieldtype": "Link",
+			"label": "Failing Document Type",
+			"options": "DocType",
+			"insert_after": "pw_column_break",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "pw_reference_name",
+			"fieldtype": "Dynamic Link",
+			"label": "Failing Document",
+			"options": "pw_reference_doctype",
+			"insert_after": "pw_reference_doctype",
+			"read_only": 1,
+			"search_index": 1,
+		},
+		{
+			"fieldname": "pw_fingerprint",
+			"fieldtype": "Data",
+			"label": "Fingerprint",
+			"insert_after": "pw_reference_name",
+			"read_only": 1,
+		},
+	],
+}
+
+
+def make_custom_fields() -> None:
+	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True, update=True)

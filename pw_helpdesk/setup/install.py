@@ -1,0 +1,60 @@
+"""Install and migrate steps: small named functions, each idempotent."""
+
+import frappe
+
+from pw_helpdesk.setup.custom_fields import make_custom_fields
+
+SETTINGS = "PW Helpdesk Settings"
+ROLES = {"PW Alert Reporter": "May raise alert Issues and report automation failures through the API."}
+
+# Created once, then the admins' to edit: migrate never overwrites them (fixtures would).
+EMAIL_TEMPLATES = {
+	"PW Ticket Acknowledgement": {
+		"subject": "[{{ doc.name }}] We received your request: {{ doc.subject | e }}",
+		"response_html": """<p>Hello{% if requester %} {{ requester | e }}{% endif %},</p>
+<p>Thank you for contacting Performance West. We have opened ticket <b>{{ doc.name }}</b> for your request
+"{{ doc.subject | e }}" and will answer you by email.</p>
+<p>To add information, simply reply to this email and keep <b>[{{ doc.name }}]</b> in the subject.</p>
+<p>— Performance West support</p>""",
+	},
+}
+
+
+def after_install():
+	run_steps()
+
+
+def after_migrate():
+	run_steps()
+
+
+def run_steps():
+	make_custom_fields()
+	make_roles()
+	make_email_templates()
+	write_settings_defaults()
+
+
+def make_roles():
+	for role, description in ROLES.items():
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc(
+				{"doctype": "Role", "role_name": role, "desk_access": 0, "description": description}
+			).insert(ignore_permissions=True)
+
+
+def make_email_templates():
+	for name, fields in EMAIL_TEMPLATES.items():
+		if not frappe.db.exists("Email Template", name):
+			frappe.get_doc({"doctype": "Email Template", "name": name, "use_html": 1, **fields}).insert(
+				ignore_permissions=True
+			)
+
+
+def write_settings_defaults():
+	"""Store each settings default that has no stored value yet; never overwrite an admin's choice."""
+	stored = frappe.db.get_singles_dict(SETTINGS)
+	for df in frappe.get_meta(SETTINGS).fields:
+		if df.default is not None and df.fieldname not in stored:
+			frappe.db.set_single_value(SETTINGS, df.fieldname, df.default)
+	frappe.clear_document_cache(SETTINGS, SETTINGS)
