@@ -358,6 +358,7 @@ up() {
 	done
 	curl -fsS "http://127.0.0.1:$WEB_PORT/api/method/ping" | grep -q pong ||
 		die "web did not answer on port $WEB_PORT; see $BENCH/logs/pw-up.log"
+	frappe_cli --site "$SITE" pw-helpdesk health || die "the site answers, but see above: $BENCH/logs/pw-up.log"
 	cat <<EOF
 
 pw_helpdesk is up: http://127.0.0.1:$WEB_PORT   (site $SITE)

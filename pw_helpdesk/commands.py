@@ -51,4 +51,50 @@ def demo_logins(context):
 		frappe.destroy()
 
 
+@pw_helpdesk.command("health")
+@pass_context
+def health(context):
+	"""Is the scheduler on, and does a worker run a job? Exits 1 if not."""
+	import frappe
+
+	from pw_helpdesk.setup.health import check
+
+	_connect(context)
+	try:
+		result = check()
+	finally:
+		frappe.destroy()
+	click.echo(f"scheduler: {'enabled' if result['scheduler_enabled'] else 'DISABLED'}")
+	worker = (
+		f"OK, ran a test job in {result['worker_seconds']} s"
+		if result["worker_ok"]
+		else "NO worker ran the test job"
+	)
+	click.echo(f"worker: {worker}")
+	if not (result["scheduler_enabled"] and result["worker_ok"]):
+		raise SystemExit(1)
+
+
+@pw_helpdesk.command("auto-close")
+@click.option("--dry-run", is_flag=True, help="Print what would be warned or closed, change nothing.")
+@pass_context
+def auto_close(context, dry_run):
+	"""Warn and close Issues with no customer reply (the scheduled job, now)."""
+	import frappe
+
+	from pw_helpdesk.lifecycle.auto_close import run
+
+	_connect(context)
+	try:
+		report = run(dry_run=dry_run)
+		if not dry_run:
+			frappe.db.commit()
+	finally:
+		frappe.destroy()
+	verb = {"warn": "would warn" if dry_run else "warned", "close": "would close" if dry_run else "closed"}
+	for name, action, reason in report:
+		click.echo(f"{name}: {verb[action]} ({reason})")
+	click.echo(f"{len(report)} issue(s){' (dry run)' if dry_run else ''}")
+
+
 commands = [pw_helpdesk]

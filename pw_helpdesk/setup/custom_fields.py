@@ -80,15 +80,69 @@ CUSTOM_FIELDS = {
 			"search_index": 1,
 		},
 		{
+			"fieldname": "pw_follow_up_of",
+			"fieldtype": "Link",
+			"label": "Follow-up of",
+			"options": "Issue",
+			"insert_after": "pw_reference_name",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "pw_last_agent_reply",
+			"fieldtype": "Datetime",
+			"label": "Last Agent Reply",
+			"insert_after": "pw_follow_up_of",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "pw_last_customer_reply",
+			"fieldtype": "Datetime",
+			"label": "Last Customer Reply",
+			"insert_after": "pw_last_agent_reply",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "pw_resolved_on",
+			"fieldtype": "Datetime",
+			"label": "Resolved On",
+			"insert_after": "pw_last_customer_reply",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "pw_close_warning_sent",
+			"fieldtype": "Datetime",
+			"label": "Auto-close Warning Sent",
+			"insert_after": "pw_resolved_on",
+			"read_only": 1,
+		},
+		{
 			"fieldname": "pw_fingerprint",
 			"fieldtype": "Data",
 			"label": "Fingerprint",
-			"insert_after": "pw_reference_name",
+			"insert_after": "pw_close_warning_sent",
 			"read_only": 1,
+		},
+	],
+	"Communication": [
+		{
+			"fieldname": "pw_automatic",
+			"fieldtype": "Check",
+			"label": "Automatic Mail",
+			"insert_after": "sent_or_received",
+			"read_only": 1,
+			"description": "Auto-reply, bounce, list or other robot mail: recorded, changes no status.",
 		},
 	],
 }
 
+# Composite indexes for the auto-close query: (status, timestamp) ranges.
+INDEXES = {"Issue": [["status", "pw_last_agent_reply"], ["status", "pw_resolved_on"]]}
+
 
 def make_custom_fields() -> None:
+	import frappe
+
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True, update=True)
+	for doctype, indexes in INDEXES.items():
+		for columns in indexes:
+			frappe.db.add_index(doctype, columns, index_name="pw_" + "_".join(columns))

@@ -59,7 +59,7 @@ def ensure_customer(name: str) -> str:
 	return name
 
 
-def ensure_portal_user(spec: dict) -> str:
+def ensure_portal_user(spec: dict, password: str = DEMO_PASSWORD) -> str:
 	email = spec["email"]
 	if not frappe.db.exists("User", email):
 		user = frappe.get_doc(
@@ -77,7 +77,7 @@ def ensure_portal_user(spec: dict) -> str:
 		user.insert(ignore_permissions=True)
 	from frappe.utils.password import update_password
 
-	update_password(email, DEMO_PASSWORD)
+	update_password(email, password)
 	return email
 
 

@@ -2,6 +2,8 @@
 
 import frappe
 
+from pw_helpdesk.lifecycle.auto_close import stop_erpnext_auto_close
+from pw_helpdesk.portal.access import grant_portal_read
 from pw_helpdesk.setup.custom_fields import make_custom_fields
 
 SETTINGS = "PW Helpdesk Settings"
@@ -15,6 +17,14 @@ EMAIL_TEMPLATES = {
 <p>Thank you for contacting Performance West. We have opened ticket <b>{{ doc.name }}</b> for your request
 "{{ doc.subject | e }}" and will answer you by email.</p>
 <p>To add information, simply reply to this email and keep <b>[{{ doc.name }}]</b> in the subject.</p>
+<p>— Performance West support</p>""",
+	},
+	"PW Auto-close Warning": {
+		"subject": "[{{ doc.name }}] This ticket will close in {{ hours }} hours: {{ doc.subject | e }}",
+		"response_html": """<p>Hello,</p>
+<p>We have not heard back from you on ticket <b>{{ doc.name }}</b> ("{{ doc.subject | e }}"). It will be closed
+automatically in {{ hours }} hours.</p>
+<p>If you still need help, simply reply to this email and the ticket stays open.</p>
 <p>— Performance West support</p>""",
 	},
 }
@@ -33,6 +43,8 @@ def run_steps():
 	make_roles()
 	make_email_templates()
 	write_settings_defaults()
+	stop_erpnext_auto_close()
+	grant_portal_read()
 
 
 def make_roles():

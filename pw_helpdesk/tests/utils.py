@@ -29,7 +29,7 @@ def make_customer(name: str, *emails: str) -> str:
 
 
 def make_outgoing_account(port: int = 2525, email: str = "support@performancewest.net") -> str:
-	name = "PW Test Outgoing"
+	name = frappe.db.get_value("Email Account", {"default_outgoing": 1}) or "PW Test Outgoing"
 	if not frappe.db.exists("Email Account", name):
 		frappe.get_doc(
 			{
@@ -50,3 +50,14 @@ def set_settings(**values) -> None:
 	for field, value in values.items():
 		frappe.db.set_single_value(SETTINGS, field, value)
 	frappe.clear_document_cache(SETTINGS, SETTINGS)
+
+
+def make_portal_user(customer: str, email: str, password: str = "Portal-Test-2026!") -> str:
+	"""A Customer, a website user with the Customer role, and a Contact linking the two."""
+	from pw_helpdesk.setup.demo import ensure_contact, ensure_customer, ensure_portal_user
+
+	spec = {"customer": customer, "email": email, "first_name": email.split("@")[0], "last_name": "Portal"}
+	ensure_customer(customer)
+	ensure_portal_user(spec, password)
+	ensure_contact(spec, customer, email)
+	return email

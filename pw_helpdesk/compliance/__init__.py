@@ -1,0 +1,1 @@
+"""Off-platform bypass detection (pure Python; no frappe imports)."""
