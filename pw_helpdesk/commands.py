@@ -97,4 +97,21 @@ def auto_close(context, dry_run):
 	click.echo(f"{len(report)} issue(s){' (dry run)' if dry_run else ''}")
 
 
+@pw_helpdesk.command("sweep")
+@pass_context
+def sweep(context):
+	"""Scan client messages on Accounting Support Issues that were not scanned yet (the 15-minute job)."""
+	import frappe
+
+	from pw_helpdesk.compliance.monitor import sweep as run_sweep
+
+	_connect(context)
+	try:
+		counts = run_sweep()
+		frappe.db.commit()
+	finally:
+		frappe.destroy()
+	click.echo(f"scanned {counts['scanned']} message(s), flagged {counts['flagged']}")
+
+
 commands = [pw_helpdesk]

@@ -34,6 +34,9 @@ fixtures = [
 	{"dt": "Issue Priority", "filters": [["name", "in", ["Low", "Medium", "High", "Urgent"]]]},
 ]
 
+# ------------------------------------------------------------------ desk
+doctype_js = {"Customer": "public/js/customer.js", "Issue": "public/js/issue.js"}
+
 # ------------------------------------------------------------------ portal and permissions
 # /issues is ERPNext's Issue web form (customers could set priority there): ours replaces it.
 website_route_rules = [
@@ -53,9 +56,15 @@ make_email_body_message = "pw_helpdesk.mail.outgoing.add_headers"
 # ------------------------------------------------------------------ documents
 doc_events = {
 	"Communication": {
-		"before_insert": "pw_helpdesk.lifecycle.status.remember_status",
+		"before_insert": [
+			"pw_helpdesk.lifecycle.status.remember_status",
+			"pw_helpdesk.compliance.monitor.mark_pending",
+		],
 		# on_update, not after_insert: it runs after the controller's on_update, where core reopens Issues.
-		"on_update": "pw_helpdesk.lifecycle.status.apply_rules",
+		"on_update": [
+			"pw_helpdesk.lifecycle.status.apply_rules",
+			"pw_helpdesk.compliance.monitor.scan_inline",
+		],
 	},
 	"Issue": {
 		"validate": "pw_helpdesk.lifecycle.status.stamp_resolution",
@@ -66,5 +75,6 @@ doc_events = {
 scheduler_events = {
 	"cron": {
 		"17 * * * *": ["pw_helpdesk.lifecycle.auto_close.scheduled"],
+		"*/15 * * * *": ["pw_helpdesk.compliance.monitor.sweep"],
 	},
 }

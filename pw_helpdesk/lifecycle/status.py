@@ -39,7 +39,8 @@ def apply_rules(doc, method=None) -> None:
 	decision = rules.on_message(
 		before,
 		from_customer=doc.sent_or_received == "Received",
-		automatic=bool(doc.get("pw_automatic")),
+		# Held messages (suspended customer) are recorded like robots' mail: they move nothing.
+		automatic=bool(doc.get("pw_automatic") or doc.get("pw_held_for_review")),
 		resolved_on=get_datetime(issue.pw_resolved_on or issue.modified) if before == "Resolved" else None,
 		now=now,
 		grace_days=int(get_settings().reopen_grace_days or 0),

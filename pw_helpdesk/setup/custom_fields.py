@@ -116,6 +116,14 @@ CUSTOM_FIELDS = {
 			"read_only": 1,
 		},
 		{
+			"fieldname": "pw_customer_suspended",
+			"fieldtype": "Check",
+			"label": "Customer's Accounting Support Suspended",
+			"insert_after": "customer",
+			"read_only": 1,
+			"depends_on": "pw_customer_suspended",
+		},
+		{
 			"fieldname": "pw_fingerprint",
 			"fieldtype": "Data",
 			"label": "Fingerprint",
@@ -123,7 +131,58 @@ CUSTOM_FIELDS = {
 			"read_only": 1,
 		},
 	],
+	"Customer": [
+		{
+			"fieldname": "pw_compliance_section",
+			"fieldtype": "Section Break",
+			"label": "Compliance",
+			"insert_after": "customer_details",
+			"collapsible": 1,
+			"collapsible_depends_on": "pw_accounting_suspended",
+		},
+		{
+			"fieldname": "pw_accounting_suspended",
+			"fieldtype": "Check",
+			"label": "Accounting Support Suspended",
+			"insert_after": "pw_compliance_section",
+			"read_only": 1,
+			"description": "Set by the compliance monitor on a repeated off-platform attempt. Lift it from the "
+			"Customer's menu with a reason.",
+		},
+		{
+			"fieldname": "pw_suspended_on",
+			"fieldtype": "Datetime",
+			"label": "Suspended On",
+			"insert_after": "pw_accounting_suspended",
+			"read_only": 1,
+			"depends_on": "pw_accounting_suspended",
+		},
+		{
+			"fieldname": "pw_suspension_reason",
+			"fieldtype": "Small Text",
+			"label": "Suspension Reason",
+			"insert_after": "pw_suspended_on",
+			"read_only": 1,
+			"depends_on": "pw_accounting_suspended",
+		},
+	],
 	"Communication": [
+		{
+			"fieldname": "pw_bypass_pending",
+			"fieldtype": "Check",
+			"label": "Compliance Scan Pending",
+			"insert_after": "sent_or_received",
+			"read_only": 1,
+			"search_index": 1,
+			"hidden": 1,
+		},
+		{
+			"fieldname": "pw_held_for_review",
+			"fieldtype": "Check",
+			"label": "Held for Compliance Review",
+			"insert_after": "pw_bypass_pending",
+			"read_only": 1,
+		},
 		{
 			"fieldname": "pw_automatic",
 			"fieldtype": "Check",

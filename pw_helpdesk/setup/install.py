@@ -7,7 +7,10 @@ from pw_helpdesk.portal.access import grant_portal_read
 from pw_helpdesk.setup.custom_fields import make_custom_fields
 
 SETTINGS = "PW Helpdesk Settings"
-ROLES = {"PW Alert Reporter": "May raise alert Issues and report automation failures through the API."}
+ROLES = {
+	"PW Alert Reporter": "May raise alert Issues and report automation failures through the API.",
+	"PW Compliance Admin": "Reviews off-platform flags and lifts accounting-support suspensions.",
+}
 
 # Created once, then the admins' to edit: migrate never overwrites them (fixtures would).
 EMAIL_TEMPLATES = {
@@ -17,6 +20,16 @@ EMAIL_TEMPLATES = {
 <p>Thank you for contacting Performance West. We have opened ticket <b>{{ doc.name }}</b> for your request
 "{{ doc.subject | e }}" and will answer you by email.</p>
 <p>To add information, simply reply to this email and keep <b>[{{ doc.name }}]</b> in the subject.</p>
+<p>— Performance West support</p>""",
+	},
+	"PW Off-platform Warning": {
+		"subject": "[{{ doc.name }}] Please keep our conversation on the platform",
+		"response_html": """<p>Hello,</p>
+<p>For your protection and ours, all communication and payments for your account must stay on the
+Performance West platform: this ticket thread, the customer portal, and the invoices we issue there.
+Please do not send or ask for phone numbers, personal email addresses, messaging apps or payment outside
+the platform.</p>
+<p>Your message has been passed to our compliance team. Thank you for understanding.</p>
 <p>— Performance West support</p>""",
 	},
 	"PW Auto-close Warning": {

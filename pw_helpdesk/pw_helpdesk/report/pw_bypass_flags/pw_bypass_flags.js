@@ -1,0 +1,1 @@
+frappe.query_reports["PW Bypass Flags"] = { filters: [] };
