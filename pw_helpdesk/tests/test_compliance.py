@@ -67,6 +67,12 @@ class ComplianceCase(FrappeTestCase):
 			doc.insert(ignore_permissions=True)
 		return doc
 
+	def flag_now(self, content=BYPASS) -> str:
+		with patch("frappe.enqueue"):
+			comm = self.client_message(content)
+		self.assertTrue(actions.process(comm.name))
+		return comm.name
+
 	def flags(self) -> list[str]:
 		return frappe.get_all("PW Bypass Flag", filters={"customer": self.customer}, pluck="name")
 
@@ -127,12 +133,6 @@ class TestScanning(ComplianceCase):
 
 
 class TestActions(ComplianceCase):
-	def flag_now(self, content=BYPASS) -> str:
-		with patch("frappe.enqueue"):
-			comm = self.client_message(content)
-		self.assertTrue(actions.process(comm.name))
-		return comm.name
-
 	def test_flag_records_evidence_and_actions(self):
 		flag = frappe.get_doc("PW Bypass Flag", self.flag_now())
 		self.assertEqual((flag.issue, flag.customer, flag.kinds), (self.issue, self.customer, "phone"))
@@ -184,6 +184,17 @@ class TestActions(ComplianceCase):
 		name = self.flag_now()
 		api.mark_false_positive(name, "our number")
 		self.assertTrue(frappe.db.exists("Version", {"ref_doctype": "PW Bypass Flag", "docname": name}))
+
+
+class TestReport(ComplianceCase):
+	def test_report_counts_flags_by_customer_and_outcome(self):
+		from pw_helpdesk.pw_helpdesk.report.pw_bypass_flags.pw_bypass_flags import execute
+
+		api.mark_false_positive(self.flag_now(), "ours")
+		self.flag_now()
+		rows = {r["customer"]: r for r in execute()[1]}
+		row = rows[self.customer]
+		self.assertEqual((row["flags"], row["pending"], row["false_positive"]), (2, 1, 1))
 
 
 class TestSweep(ComplianceCase):

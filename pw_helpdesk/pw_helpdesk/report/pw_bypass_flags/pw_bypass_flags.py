@@ -2,6 +2,7 @@
 
 import frappe
 from frappe import _
+from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Max, Sum
 
 
@@ -30,7 +31,7 @@ def rows() -> list[dict]:
 	customer = frappe.qb.DocType("Customer")
 
 	def outcome(value):
-		return Sum((flag.review_outcome == value).cast("int"))
+		return Sum(Case().when(flag.review_outcome == value, 1).else_(0))
 
 	query = (
 		frappe.qb.from_(flag)
