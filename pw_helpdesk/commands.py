@@ -114,4 +114,49 @@ def sweep(context):
 	click.echo(f"scanned {counts['scanned']} message(s), flagged {counts['flagged']}")
 
 
+@pw_helpdesk.command("mail-poll")
+@pass_context
+def mail_poll(context):
+	"""Poll the support inbox now (the every-minute job): file new mail onto Issues."""
+	import frappe
+
+	from pw_helpdesk.mail.incoming import poll
+
+	_connect(context)
+	try:
+		result = poll()
+	finally:
+		frappe.destroy()
+	if not result.get("enabled"):
+		click.echo("support inbox disabled (PW Mail Inbox)")
+	else:
+		click.echo(f"{result['seen']} new message(s), {result['filed']} filed")
+
+
+@pw_helpdesk.command("mail-watchdog")
+@pass_context
+def mail_watchdog(context):
+	"""Check the mail flow (scheduler, inbox poll, Email Queue); raise or note alert Issues. Run from cron."""
+	import frappe
+
+	from pw_helpdesk.mail.watchdog import check, describe
+
+	_connect(context)
+	try:
+		result = check()
+		frappe.db.commit()
+	finally:
+		frappe.destroy()
+	click.echo(describe(result))
+
+
+def _add_capability_commands():
+	from pw_helpdesk.mailroom.commands import COMMANDS
+
+	for command in COMMANDS:
+		pw_helpdesk.add_command(command)
+
+
+_add_capability_commands()
+
 commands = [pw_helpdesk]

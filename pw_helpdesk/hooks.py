@@ -75,6 +75,12 @@ doc_events = {
 scheduler_events = {
 	"cron": {
 		"17 * * * *": ["pw_helpdesk.lifecycle.auto_close.scheduled"],
+		"* * * * *": ["pw_helpdesk.mail.incoming.scheduled"],
+		"*/5 * * * *": [
+			"pw_helpdesk.mail.watchdog.scheduled",
+			"pw_helpdesk.mailroom.poller.enqueue_polls",
+		],
+		"3 * * * *": ["pw_helpdesk.mailroom.notify.send_digests"],
 		"*/15 * * * *": ["pw_helpdesk.compliance.monitor.sweep"],
 	},
 }

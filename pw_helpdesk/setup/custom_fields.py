@@ -124,6 +124,43 @@ CUSTOM_FIELDS = {
 			"depends_on": "pw_customer_suspended",
 		},
 		{
+			"fieldname": "pw_crtc_client",
+			"fieldtype": "Link",
+			"label": "CRTC Client",
+			"options": "PW CRTC Client",
+			"insert_after": "pw_channel",
+			"read_only": 1,
+			"search_index": 1,
+		},
+		{
+			"fieldname": "pw_mailboxes",
+			"fieldtype": "Small Text",
+			"label": "CRTC Mailboxes",
+			"insert_after": "pw_crtc_client",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "pw_automatic_mail",
+			"fieldtype": "Check",
+			"label": "Automatic Mail",
+			"insert_after": "pw_mailboxes",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "pw_alert_sent",
+			"fieldtype": "Datetime",
+			"label": "CRTC Alert Sent",
+			"insert_after": "pw_automatic_mail",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "pw_digest_sent",
+			"fieldtype": "Datetime",
+			"label": "In CRTC Digest Of",
+			"insert_after": "pw_alert_sent",
+			"read_only": 1,
+		},
+		{
 			"fieldname": "pw_fingerprint",
 			"fieldtype": "Data",
 			"label": "Fingerprint",
@@ -195,7 +232,10 @@ CUSTOM_FIELDS = {
 }
 
 # Composite indexes for the auto-close query: (status, timestamp) ranges.
-INDEXES = {"Issue": [["status", "pw_last_agent_reply"], ["status", "pw_resolved_on"]]}
+INDEXES = {
+	"Issue": [["status", "pw_last_agent_reply"], ["status", "pw_resolved_on"]],
+	"PW Mail Message": [["mailbox", "uidvalidity", "uid"]],
+}
 
 
 def make_custom_fields() -> None:

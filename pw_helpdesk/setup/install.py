@@ -3,6 +3,7 @@
 import frappe
 
 from pw_helpdesk.lifecycle.auto_close import stop_erpnext_auto_close
+from pw_helpdesk.mail.watchdog import keep_scheduler_awake
 from pw_helpdesk.portal.access import grant_portal_read
 from pw_helpdesk.setup.custom_fields import make_custom_fields
 
@@ -32,6 +33,31 @@ the platform.</p>
 <p>Your message has been passed to our compliance team. Thank you for understanding.</p>
 <p>— Performance West support</p>""",
 	},
+	"PW CRTC Alert": {
+		"subject": "[{{ doc.name }}] CRTC mail received in {{ mailboxes }}: {{ doc.subject | e }}",
+		"response_html": """<p>High-priority regulatory mail has arrived.</p>
+<table>
+<tr><td>Ticket</td><td><a href="{{ link }}">{{ doc.name }}</a></td></tr>
+<tr><td>Mailbox</td><td>{{ mailboxes | e }}</td></tr>
+<tr><td>From</td><td>{{ doc.raised_by | e }}</td></tr>
+<tr><td>Subject</td><td>{{ doc.subject | e }}</td></tr>
+</table>
+<blockquote>{{ excerpt | e }}</blockquote>
+<p>— Performance West CRTC mailroom</p>""",
+	},
+	"PW CRTC Digest": {
+		"subject": "Daily CRTC mailroom digest for {{ customer | e }}: {{ items | length }} item(s)",
+		"response_html": """<p>Mail received in your standard mailboxes since the last digest:</p>
+<table>
+<tr><th>Ticket</th><th>Priority</th><th>Mailbox</th><th>From</th><th>Subject</th></tr>
+{% for item in items %}
+<tr><td><a href="{{ base_url }}/app/issue/{{ item.name }}">{{ item.name }}</a></td><td>{{ item.priority }}</td>
+<td>{{ (item.pw_mailboxes or "") | replace("\n", ", ") | e }}</td><td>{{ item.raised_by | e }}</td>
+<td>{{ item.subject | e }}</td></tr>
+{% endfor %}
+</table>
+<p>— Performance West CRTC mailroom</p>""",
+	},
 	"PW Auto-close Warning": {
 		"subject": "[{{ doc.name }}] This ticket will close in {{ hours }} hours: {{ doc.subject | e }}",
 		"response_html": """<p>Hello,</p>
@@ -58,6 +84,7 @@ def run_steps():
 	write_settings_defaults()
 	stop_erpnext_auto_close()
 	grant_portal_read()
+	keep_scheduler_awake()
 
 
 def make_roles():

@@ -4,8 +4,8 @@ import subprocess
 import time
 
 import pytest
-
 from conftest import BENCH, SITE, frappe_cmd
+
 from pw_helpdesk.setup.demo import DEMO_CUSTOMERS
 
 ALICE = DEMO_CUSTOMERS[0]
