@@ -323,11 +323,18 @@ EOF
 }
 
 stop() {
-	if [ -f "$BENCH/config/pids/pw-honcho.pid" ]; then
-		kill -- "-$(cat "$BENCH/config/pids/pw-honcho.pid")" 2>/dev/null || kill "$(cat "$BENCH/config/pids/pw-honcho.pid")" 2>/dev/null || true
-		rm -f "$BENCH/config/pids/pw-honcho.pid"
-		sleep 1
-	fi
+	FRAPPE_BENCH="$BENCH" "$BENCH/env/bin/python" "$HERE/dev/demo_mail.py" stop 2>/dev/null || true
+	# honcho stops what it started on SIGTERM; then sweep up anything of the Procfile still running.
+	pkill -TERM -f "honcho -f Procfile.pw" 2>/dev/null || true
+	for _ in $(seq 20); do
+		pgrep -f "honcho -f Procfile.pw" >/dev/null || break
+		sleep 0.5
+	done
+	pkill -KILL -f "honcho -f Procfile.pw" 2>/dev/null || true
+	pkill -TERM -f "^\.\./env/bin/python -m frappe.utils.bench_helper frappe (serve --port $WEB_PORT|schedule|worker)" 2>/dev/null || true
+	pkill -TERM -f "^node apps/frappe/socketio.js" 2>/dev/null || true
+	rm -f "$BENCH/config/pids/pw-honcho.pid"
+	sleep 1
 }
 
 up() {
@@ -341,7 +348,10 @@ up() {
 	fi
 	frappe_cli use "$SITE" >/dev/null
 	frappe_cli --site "$SITE" set-config host_name "http://127.0.0.1:$WEB_PORT" >/dev/null
-	frappe_cli --site "$SITE" pw-helpdesk demo || die "demo data on $SITE failed"
+	"$BENCH/env/bin/python" -c 'import aiosmtpd, imapclient' 2>/dev/null || pip_env install aiosmtpd imapclient
+	FRAPPE_BENCH="$BENCH" "$BENCH/env/bin/python" "$HERE/dev/demo_mail.py" start || die "demo mail servers did not start"
+	frappe_cli --site "$SITE" pw-helpdesk demo --mail-imap-port 1143 --mail-smtp-port 2525 ||
+		die "demo data on $SITE failed"
 	frappe_cli --site "$SITE" enable-scheduler >/dev/null
 	frappe_cli --site "$SITE" set-maintenance-mode off >/dev/null
 	if ss -ltn "sport = :$WEB_PORT" 2>/dev/null | grep -q LISTEN; then
@@ -350,8 +360,7 @@ up() {
 	fi
 	procfile
 	say "starting web, socketio, scheduler and workers (logs: $BENCH/logs/pw-up.log)"
-	(cd "$BENCH" && setsid "$BENCH/env/bin/honcho" -f Procfile.pw start >"$BENCH/logs/pw-up.log" 2>&1 &
-		echo $! >"$BENCH/config/pids/pw-honcho.pid")
+	(cd "$BENCH" && setsid "$BENCH/env/bin/honcho" -f Procfile.pw start >"$BENCH/logs/pw-up.log" 2>&1 &)
 	for _ in $(seq 60); do
 		curl -fsS "http://127.0.0.1:$WEB_PORT/api/method/ping" 2>/dev/null | grep -q pong && break
 		sleep 1
@@ -364,6 +373,8 @@ up() {
 pw_helpdesk is up: http://127.0.0.1:$WEB_PORT   (site $SITE)
   Desk:   Administrator / admin
   Portal: $(frappe_cli --site "$SITE" pw-helpdesk demo-logins 2>/dev/null | tr '\n' ' ')
+  Mail:   the desk's outgoing mail lands in the Maildir /var/lib/pw_helpdesk/demo-mail/sent; answer the newest one as the
+          customer with: $BENCH/env/bin/python dev/demo_mail.py reply (filed on the next minute's poll)
 Stop with: dev/bench.sh stop
 EOF
 }

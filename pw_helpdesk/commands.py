@@ -19,17 +19,24 @@ def pw_helpdesk():
 
 
 @pw_helpdesk.command("demo")
+@click.option(
+	"--mail-imap-port", type=int, help="Also wire the site to dev/demo_mail.py's Dovecot on this port."
+)
+@click.option("--mail-smtp-port", type=int, help="... and its SMTP sink on this port.")
 @pass_context
-def demo(context):
+def demo(context, mail_imap_port, mail_smtp_port):
 	"""Create (or complete) the demo data: customers, portal users, Issues of each type."""
 	import frappe
 
-	from pw_helpdesk.setup.demo import make_demo_data
+	from pw_helpdesk.setup.demo import configure_demo_mail, make_demo_data
 
 	_connect(context)
 	try:
 		for line in make_demo_data():
 			click.echo(line)
+		if mail_imap_port and mail_smtp_port:
+			for line in configure_demo_mail(mail_imap_port, mail_smtp_port):
+				click.echo(line)
 		frappe.db.commit()
 	finally:
 		frappe.destroy()

@@ -112,3 +112,63 @@ def ensure_issue(customer: str, raised_by: str, issue_type: str, priority: str, 
 	issue.flags.ignore_mandatory = True
 	issue.insert(ignore_permissions=True)
 	return issue.name
+
+
+DEMO_CRTC_DOMAIN = "northwind-telecom.example"
+SUPPORT_ADDRESS = ("support@performancewest.net", "support-demo")
+
+
+def configure_demo_mail(imap_port: int, smtp_port: int) -> list[str]:
+	"""Point the demo site at the local mail servers of dev/demo_mail.py (idempotent)."""
+	from pw_helpdesk.mailroom.core import STANDARD_MAILBOXES
+
+	if not frappe.db.exists("Email Account", "PW Demo Outgoing"):
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": "PW Demo Outgoing",
+				"email_id": SUPPORT_ADDRESS[0],
+				"smtp_server": "127.0.0.1",
+				"smtp_port": smtp_port,
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"no_smtp_authentication": 1,
+			}
+		).insert(ignore_permissions=True)
+	inbox = frappe.get_doc("PW Mail Inbox")
+	inbox.update(
+		{
+			"enabled": 1,
+			"imap_host": "127.0.0.1",
+			"imap_port": imap_port,
+			"imap_security": "None",
+			"imap_user": SUPPORT_ADDRESS[0],
+			"imap_password": SUPPORT_ADDRESS[1],
+			"imap_folder": "INBOX",
+		}
+	)
+	inbox.save(ignore_permissions=True)
+	settings = frappe.get_doc("PW Helpdesk Settings")
+	settings.admin_emails = settings.admin_emails or "compliance-team@performancewest.net"
+	settings.support_email = SUPPORT_ADDRESS[0]
+	settings.save(ignore_permissions=True)
+	customer = DEMO_CUSTOMERS[0]["customer"]
+	if not frappe.db.exists("PW CRTC Client", DEMO_CRTC_DOMAIN):
+		frappe.get_doc(
+			{
+				"doctype": "PW CRTC Client",
+				"customer": customer,
+				"domain": DEMO_CRTC_DOMAIN,
+				"imap_host": "127.0.0.1",
+				"imap_port": imap_port,
+				"tls_mode": "none",
+			}
+		).insert(ignore_permissions=True)
+	client = frappe.get_doc("PW CRTC Client", DEMO_CRTC_DOMAIN)
+	client.imap_port = imap_port
+	client.save(ignore_permissions=True)
+	client.seed_mailboxes({lp: f"pw-{lp}" for lp in STANDARD_MAILBOXES})
+	return [
+		f"mail: outgoing via 127.0.0.1:{smtp_port}, support inbox {SUPPORT_ADDRESS[0]} on 127.0.0.1:{imap_port}",
+		f"CRTC client {DEMO_CRTC_DOMAIN} ({customer}): 14 mailboxes on 127.0.0.1:{imap_port}",
+	]
