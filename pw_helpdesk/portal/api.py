@@ -133,9 +133,11 @@ def _notify_assignees(issue: str, subject: str, user: str) -> None:
 	from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
 
 	assignees = frappe.parse_json(frappe.db.get_value("Issue", issue, "_assign") or "[]")
-	if assignees:
+	# Frappe looks the recipients up by email address, not by user id.
+	emails = frappe.get_all("User", filters={"name": ("in", assignees), "enabled": 1}, pluck="email")
+	if emails:
 		enqueue_create_notification(
-			assignees,
+			emails,
 			{
 				"type": "Alert",
 				"document_type": "Issue",

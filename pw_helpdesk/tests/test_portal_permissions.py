@@ -164,6 +164,25 @@ class TestPortalReply(PortalCase):
 		self.assertEqual((comm.sent_or_received, comm.sender), ("Received", A_USER))
 		self.assertEqual(out["status"], "Open")
 
+	def test_reply_notifies_the_assigned_agent(self):
+		from frappe.desk.form.assign_to import add as assign
+
+		frappe.set_user("Administrator")
+		assign({"doctype": "Issue", "name": self.a_issue, "assign_to": ["Administrator"]})
+		frappe.set_user(A_USER)
+		portal_api.reply(self.a_issue, "Any news?")
+		frappe.set_user("Administrator")
+		self.assertTrue(
+			frappe.db.exists(
+				"Notification Log",
+				{
+					"for_user": "Administrator",
+					"document_name": self.a_issue,
+					"subject": ["like", "%replied%"],
+				},
+			)
+		)
+
 	def test_new_issue_from_portal_is_medium_open_for_the_customer(self):
 		out = portal_api.create_issue("Portal ticket", "Please help", "support")
 		frappe.set_user("Administrator")

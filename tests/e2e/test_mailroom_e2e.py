@@ -104,6 +104,13 @@ def test_one_message_to_three_mailboxes_is_one_issue(site_db, imap, crtc_client)
 	assert len(doc.pw_mailboxes.splitlines()) == 3
 
 
+def test_doctor_prints_a_status_table(imap, crtc_client):
+	out = run_frappe("--site", SITE, "pw-helpdesk", "doctor", "--client", DOMAIN)
+	rows = [line for line in out.stdout.splitlines() if line.endswith(DOMAIN) or f"@{DOMAIN} " in line]
+	assert len(rows) == 14, out.stdout
+	assert all(" OK " in row for row in rows), out.stdout
+
+
 def test_wrong_password_is_a_counted_failure_without_the_password(site_db, imap, crtc_client):
 	frappe = site_db
 	box = f"abuse@{DOMAIN}"
