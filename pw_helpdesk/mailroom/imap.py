@@ -71,7 +71,7 @@ def fetch_new(
 		result.uidnext = int(status[b"UIDNEXT"])
 		start = last_uid + 1 if result.uidvalidity == uidvalidity else 1
 		if result.uidnext <= start:
-			return result  # nothing new: the common case, three round trips in all
+			return result  # nothing new: the common case (LOGIN, STATUS; imaplib adds CAPABILITY)
 		client.select_folder(FOLDER, readonly=True)
 		uids = sorted(u for u in client.search(["UID", f"{start}:*"]) if u >= start)[:max_messages]
 		for i in range(0, len(uids), batch):
