@@ -31,41 +31,68 @@ def scan(text: str) -> list[detector.Finding]:
 
 
 def mark_pending(doc, method=None) -> None:
-	"""Communication before_insert: is this a client message on an Accounting Support Issue?"""
+	"""Communication before_insert: scan a client's message on an Accounting Support Issue right here.
+
+	Most messages are clean: scanned before they are written, they cost no further query or write. A
+	flagged message, one whose scan failed, or one on an Issue that is not Open/Replied yet (the lifecycle
+	rules may reopen it or move the message to a follow-up) is written *pending*: on_update enqueues the
+	actions or looks again, and the sweep catches whatever is left.
+	"""
 	if doc.reference_doctype != "Issue" or not doc.reference_name or doc.sent_or_received != "Received":
 		return
 	if doc.communication_type != "Communication" or doc.get("pw_automatic"):
 		return
-	issue = frappe.db.get_value("Issue", doc.reference_name, ["issue_type", "customer"], as_dict=True)
-	if not issue or issue.issue_type != ACCOUNTING:
+	issue = frappe.qb.DocType("Issue")
+	customer = frappe.qb.DocType("Customer")
+	row = (
+		frappe.qb.from_(issue)
+		.left_join(customer)
+		.on(customer.name == issue.customer)
+		.select(issue.issue_type, issue.status, customer.pw_accounting_suspended)
+		.where(issue.name == doc.reference_name)
+		.run(as_dict=True)
+	)
+	if not row or row[0].issue_type != ACCOUNTING:
 		return
-	doc.pw_bypass_pending = 1
-	if issue.customer and frappe.db.get_value("Customer", issue.customer, "pw_accounting_suspended"):
+	if row[0].pw_accounting_suspended:
 		# Recorded, never lost, but held for review: it reopens nothing until the suspension is lifted.
 		doc.pw_held_for_review = 1
-	doc.flags.pw_scan_inline = True
+	if row[0].status not in WATCHED_STATUSES:
+		doc.pw_bypass_pending = 1
+		doc.flags.pw_scan_inline = "recheck"
+		return
+	try:
+		flagged = bool(scan(client_words(doc.content)))
+	except Exception:
+		doc.pw_bypass_pending = 1  # the sweep tries again
+		frappe.log_error(title=f"Compliance monitor: inline scan of a message on {doc.reference_name} failed")
+		return
+	if flagged:
+		doc.pw_bypass_pending = 1
+		doc.flags.pw_scan_inline = "enqueue"
 
 
 def scan_inline(doc, method=None) -> None:
-	"""Communication on_update (the insert's): never blocks or fails the insert; heavy work is enqueued."""
-	if not doc.flags.pop("pw_scan_inline", False):
+	"""Communication on_update (the insert's): never blocks or fails the insert; the actions are enqueued."""
+	action = doc.flags.pop("pw_scan_inline", None)
+	if not action:
 		return
 	try:
-		# The lifecycle hook may have just moved the message to a follow-up Issue.
-		issue = frappe.db.get_value("Communication", doc.name, "reference_name")
-		status = frappe.db.get_value("Issue", issue, "status")
-		if status not in WATCHED_STATUSES:
-			return  # left pending: the sweep picks it up if the Issue is reopened
-		if scan(client_words(doc.content)):
-			frappe.enqueue(
-				"pw_helpdesk.compliance.actions.process",
-				queue="short",
-				communication=doc.name,
-				via="Inline",
-				enqueue_after_commit=True,
-			)
-		else:
-			frappe.db.set_value("Communication", doc.name, "pw_bypass_pending", 0, update_modified=False)
+		if action == "recheck":
+			# The lifecycle hook ran in between: the Issue may be open again, or a follow-up may hold the message.
+			issue = frappe.db.get_value("Communication", doc.name, "reference_name")
+			if frappe.db.get_value("Issue", issue, "status") not in WATCHED_STATUSES:
+				return  # left pending: the sweep picks it up if the Issue is reopened
+			if not scan(client_words(doc.content)):
+				frappe.db.set_value("Communication", doc.name, "pw_bypass_pending", 0, update_modified=False)
+				return
+		frappe.enqueue(
+			"pw_helpdesk.compliance.actions.process",
+			queue="short",
+			communication=doc.name,
+			via="Inline",
+			enqueue_after_commit=True,
+		)
 	except Exception:
 		frappe.log_error(title=f"Compliance monitor: inline scan of {doc.name} failed")
 

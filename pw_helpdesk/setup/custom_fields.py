@@ -235,6 +235,9 @@ CUSTOM_FIELDS = {
 INDEXES = {
 	"Issue": [["status", "pw_last_agent_reply"], ["status", "pw_resolved_on"]],
 	"PW Mail Message": [["mailbox", "uidvalidity", "uid"]],
+	# ERPNext looks up an Issue's Communications by reference_name alone on every insert (first response
+	# time); Frappe's index starts with reference_doctype, so that was a full table scan.
+	"Communication": [["reference_name"]],
 }
 
 
