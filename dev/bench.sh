@@ -397,7 +397,8 @@ test_all() {
 	services
 	require_bench
 	install_this_app
-	"$BENCH/env/bin/python" -c 'import pytest, aiosmtpd' 2>/dev/null || pip_env install pytest aiosmtpd hypothesis
+	"$BENCH/env/bin/python" -c 'import pytest, aiosmtpd, hypothesis, playwright, imapclient' 2>/dev/null ||
+		pip_env install pytest aiosmtpd hypothesis playwright imapclient
 	say "1/3 unit tests (pure Python, no frappe)"
 	(cd "$HERE" && "$BENCH/env/bin/python" -m pytest tests/unit -q -p no:cacheprovider) 2>&1 | tee "$logs/unit.log"
 	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1

@@ -1,5 +1,7 @@
 """The customer portal over real HTTP and in a real browser (Debian's Chromium, driven by Playwright)."""
 
+import uuid
+
 import pytest
 import requests
 
@@ -106,11 +108,19 @@ def test_guest_is_sent_to_login(server, tickets):
 
 @pytest.fixture(scope="module")
 def browser():
+	import os
+	import shutil
+
 	from playwright.sync_api import sync_playwright
 
+	# Debian's chromium here; on GitHub's runners, their google-chrome. Never a downloaded browser.
+	executable = os.environ.get("PW_CHROMIUM") or next(
+		(p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
+	)
+	assert executable, "no Chromium: apt-get install chromium (or set PW_CHROMIUM)"
 	with sync_playwright() as p:
 		browser = p.chromium.launch(
-			executable_path="/usr/bin/chromium",
+			executable_path=executable,
 			headless=True,
 			args=[
 				"--no-sandbox",
@@ -139,7 +149,7 @@ def test_browser_login_open_reply_and_refusal(server, tickets, browser, site_db)
 	page.goto(f"{server}/issues")
 	page.click(f"a[href='/issues/{tickets['alice']}']")
 	page.wait_for_selector(".pw-subject")
-	reply = "Browser reply: the filing receipt is attached now, thanks!"
+	reply = f"Browser reply {uuid.uuid4().hex[:8]}: the filing receipt is attached now, thanks!"
 	page.fill("#pw-message", reply)
 	page.set_input_files(
 		"#pw-reply input[type=file]",
@@ -162,7 +172,7 @@ def test_browser_login_open_reply_and_refusal(server, tickets, browser, site_db)
 	site_db.db.rollback()
 	senders = site_db.get_all(
 		"Communication",
-		filters={"reference_name": tickets["alice"], "content": ["like", "%Browser reply%"]},
+		filters={"reference_name": tickets["alice"], "content": ["like", f"%{reply.split(':')[0]}%"]},
 		pluck="sender",
 	)
 	assert senders == [ALICE["email"]]
