@@ -7,6 +7,14 @@ from pw_helpdesk.intake import core
 from pw_helpdesk.pw_helpdesk.doctype.pw_dedup_key.pw_dedup_key import lock_key, point_key
 
 CLOSED_STATUSES = ("Resolved", "Closed")
+
+
+class AlertInputError(frappe.ValidationError):
+	"""A bad argument from the caller: 400 over HTTP (frappe's ValidationError would answer 417)."""
+
+	http_status_code = 400
+
+
 MAX_DETAILS = 50_000
 
 
@@ -79,12 +87,15 @@ def raise_alert(
 ) -> str:
 	title = (title or "").strip()
 	if not title:
-		frappe.throw(frappe._("title: is required"), frappe.MandatoryError)
+		frappe.throw(frappe._("title: is required"), AlertInputError)
 	if not (source or "").strip():
-		frappe.throw(frappe._("source: is required"), frappe.MandatoryError)
+		frappe.throw(frappe._("source: is required"), AlertInputError)
 	for doctype, value in (("Issue Priority", priority), ("Issue Type", issue_type)):
 		if not frappe.db.exists(doctype, value):
-			frappe.throw(frappe._("{0}: unknown {1} {2}").format(doctype.split()[-1].lower(), doctype, value))
+			frappe.throw(
+				frappe._("{0}: unknown {1} {2}").format(doctype.split()[-1].lower(), doctype, value),
+				AlertInputError,
+			)
 	if reference_doctype or reference_name:
 		check_reference(reference_doctype, reference_name)
 	key = core.dedup_key("alert", fingerprint or f"{source}\x1f{title}")
@@ -119,7 +130,7 @@ def check_reference(reference_doctype: str | None, reference_name: str | None) -
 	if not reference_doctype or not frappe.db.exists("DocType", reference_doctype):
 		frappe.throw(
 			frappe._("reference_doctype: {0} is not a DocType").format(reference_doctype),
-			frappe.ValidationError,
+			AlertInputError,
 		)
 	if not reference_name or not frappe.db.exists(reference_doctype, reference_name):
 		frappe.throw(

@@ -1,5 +1,7 @@
 """Website tickets, script alerts and automation failures inside a real site."""
 
+import uuid
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
@@ -7,6 +9,8 @@ from pw_helpdesk import api
 from pw_helpdesk.intake import alerts, tickets
 from pw_helpdesk.intake.http import TicketFieldError, TooManyTickets
 from pw_helpdesk.tests.utils import make_customer, make_outgoing_account, set_settings
+
+RUN = uuid.uuid4().hex[:8]
 
 FIELDS = {
 	"email": "jane@northwind.example",
@@ -118,8 +122,11 @@ class TestScriptAlerts(FrappeTestCase):
 			"details": "disk full",
 			"source": "backup.sh",
 			"fingerprint": "bk-1",
+			**kw,
 		}
-		return alerts.raise_alert(**{**args, **kw})
+		# Unique per run: dedup keys are committed (on their own connection) and outlive the test.
+		args["fingerprint"] = f"{args['fingerprint']}-{RUN}"
+		return alerts.raise_alert(**args)
 
 	def test_alert_opens_a_high_bug(self):
 		issue = frappe.get_doc("Issue", self.alert(fingerprint="fp-new"))
@@ -148,9 +155,9 @@ class TestScriptAlerts(FrappeTestCase):
 			self.alert(priority="Whenever")
 
 	def test_account_broken_is_deduplicated_per_account(self):
-		a = alerts.alert_account_broken("imap:crtc@client.example", "auth failed")
-		b = alerts.alert_account_broken("imap:crtc@client.example", "auth failed again")
-		c = alerts.alert_account_broken("imap:noc@client.example", "auth failed")
+		a = alerts.alert_account_broken(f"imap:crtc@{RUN}.example", "auth failed")
+		b = alerts.alert_account_broken(f"imap:crtc@{RUN}.example", "auth failed again")
+		c = alerts.alert_account_broken(f"imap:noc@{RUN}.example", "auth failed")
 		self.assertEqual(a, b)
 		self.assertNotEqual(a, c)
 

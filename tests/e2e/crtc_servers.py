@@ -54,3 +54,11 @@ class CrtcDovecot(Dovecot):
 
 	def passwords_file(self) -> str:
 		return "".join(f"{lp} pw-{lp}\n" for lp in STANDARD_MAILBOXES)
+
+	def renumber(self, address: str) -> None:
+		"""Make the server give the mailbox a new UIDVALIDITY, as after a restore or a migration: drop
+		Dovecot's UID list and indexes, so it renumbers every message on the next login."""
+		localpart, domain = address.split("@")
+		maildir = self.root / "mail" / domain / localpart / "Maildir"
+		for path in maildir.glob("dovecot*"):
+			path.unlink()

@@ -271,3 +271,14 @@ def test_concurrent_identical_alerts_give_one_issue(server, site_db, reporter):
 	assert len(names) == 1
 	site_db.db.rollback()
 	assert site_db.db.get_value("Issue", names.pop(), "pw_occurrences") == 8
+
+
+def test_bad_alert_argument_gets_400_naming_it(server, reporter):
+	r = requests.post(
+		server + "/api/method/pw_helpdesk.api.raise_alert",
+		json={"title": "x", "details": "y", "source": "z", "priority": "Whenever"},
+		headers=reporter,
+		timeout=30,
+	)
+	assert r.status_code == 400, r.text
+	assert "priority" in r.text

@@ -156,17 +156,23 @@ def test_server_down_alerts_after_threshold_then_recovers(site_db, imap, crtc_cl
 
 def test_uidvalidity_change_rereads_without_duplicates(site_db, imap, crtc_client):
 	frappe = site_db
-	subject = f"Before renumbering {uuid.uuid4().hex[:6]}"
-	imap.deliver(f"ccts@{DOMAIN}", mail(subject))
+	box = f"ccts@{DOMAIN}"
+	before = f"Before renumbering {uuid.uuid4().hex[:6]}"
+	imap.deliver(box, mail(before, to=box))
 	poll()
-	frappe.db.set_value(
-		"PW CRTC Mailbox", f"ccts@{DOMAIN}", "uidvalidity", "1"
-	)  # as if the server renumbered
-	frappe.db.commit()
+	old_validity = frappe.db.get_value("PW CRTC Mailbox", box, "uidvalidity")
+	time.sleep(1.1)  # Dovecot derives a new UIDVALIDITY from the clock
+	imap.renumber(box)
+	after = f"After renumbering {uuid.uuid4().hex[:6]}"
+	imap.deliver(box, mail(after, to=box))
 	report = poll()
-	assert len(issues_with(frappe, subject)) == 1
-	line = next(x for x in report.splitlines() if x.startswith(f"ccts@{DOMAIN}"))
-	assert line.split()[2] == "0"  # ingested nothing new
+	frappe.db.rollback()
+	assert frappe.db.get_value("PW CRTC Mailbox", box, "uidvalidity") != old_validity
+	line = next(x for x in report.splitlines() if x.startswith(box))
+	fetched, ingested, skipped = (int(n) for n in line.split()[1:4])
+	assert fetched >= 2 and ingested == 1 and skipped == fetched - 1, report
+	assert len(issues_with(frappe, before)) == 1
+	assert len(issues_with(frappe, after)) == 1
 
 
 def test_connection_cut_mid_fetch_loses_nothing(site_db, imap, crtc_client):
