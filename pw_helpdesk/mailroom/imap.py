@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 from dataclasses import dataclass, field
 
-from imapclient import IMAPClient
+from imapclient import IMAPClient, imap4
+from imapclient import tls as imap_tls
 
 FOLDER = "INBOX"
+_GREETING_CAPABILITIES = re.compile(rb"\[CAPABILITY ([^\]]+)\]")
+
+
+class _GreetingCapabilities:
+	"""imaplib asks CAPABILITY right after the greeting, although servers (Dovecot among them) list their
+	capabilities in it: one round trip per mailbox per poll, a quarter of an idle poll. Use the greeting's."""
+
+	def _get_capabilities(self):
+		match = _GREETING_CAPABILITIES.search(self.welcome or b"")
+		if not match:
+			return super()._get_capabilities()
+		self.capabilities = tuple(match.group(1).decode("ascii", "replace").upper().split())
+
+
+class _IMAP4(_GreetingCapabilities, imap4.IMAP4WithTimeout):
+	pass
+
+
+class _IMAP4TLS(_GreetingCapabilities, imap_tls.IMAP4_TLS):
+	pass
+
+
+class _Client(IMAPClient):
+	def _create_IMAP4(self):
+		connect_timeout = getattr(self._timeout, "connect", None)
+		if self.ssl:
+			return _IMAP4TLS(self.host, self.port, self.ssl_context, connect_timeout)
+		return _IMAP4(self.host, self.port, connect_timeout)
 
 
 @dataclass
@@ -62,7 +92,7 @@ def fetch_new(
 			context.verify_mode = ssl.CERT_NONE
 	client = None
 	try:
-		client = IMAPClient(host, port=port, ssl=tls == "implicit", ssl_context=context, timeout=timeout)
+		client = _Client(host, port=port, ssl=tls == "implicit", ssl_context=context, timeout=timeout)
 		if tls == "starttls":
 			client.starttls(context)
 		client.login(address, password)
@@ -71,7 +101,7 @@ def fetch_new(
 		result.uidnext = int(status[b"UIDNEXT"])
 		start = last_uid + 1 if result.uidvalidity == uidvalidity else 1
 		if result.uidnext <= start:
-			return result  # nothing new: the common case (LOGIN, STATUS; imaplib adds CAPABILITY)
+			return result  # nothing new, the common case: greeting, LOGIN, STATUS
 		client.select_folder(FOLDER, readonly=True)
 		uids = sorted(u for u in client.search(["UID", f"{start}:*"]) if u >= start)[:max_messages]
 		for i in range(0, len(uids), batch):
