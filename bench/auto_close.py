@@ -16,20 +16,14 @@ settings (auto-close after 7 days, warning 24 h) and the rows made due are resto
 """
 
 import argparse
-import math
-import os
 import random
-import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-from unittest import mock
 
-REPO = Path(__file__).resolve().parents[1]
-BENCH = Path(os.environ.get("FRAPPE_BENCH", Path.home() / "frappe-bench"))
-SITE = "pw-bench.localhost"
+from _site import SITE, capture_queries, connect, ensure_site, rows_read_by, say, stats, table, timed
+
 SETTINGS = "PW Helpdesk Settings"
 ANCHOR_KEY = (
 	"pw_bench_autoclose_anchor"  # when the benchmark rows' timestamps were last set (tabDefaultValue)
@@ -92,36 +86,7 @@ SHIFTED = (
 )
 
 
-def say(message: str) -> None:
-	print(message, flush=True)
-
-
 # ---------------------------------------------------------------------------------------------- site
-
-
-def ensure_site() -> None:
-	if (BENCH / "sites" / SITE / "site_config.json").is_file():
-		return
-	say(f"site {SITE} missing: creating it with dev/bench.sh fresh-site (about a minute)")
-	subprocess.run([str(REPO / "dev/bench.sh"), "fresh-site", SITE], check=True)
-
-
-def connect():
-	os.chdir(BENCH / "sites")
-	import frappe
-
-	frappe.init(site=SITE, sites_path=str(BENCH / "sites"))
-	frappe.connect()
-	frappe.set_user("Administrator")
-	if "pw_helpdesk" not in frappe.get_installed_apps():
-		frappe.destroy()
-		subprocess.run(
-			[str(REPO / "dev/bench.sh"), "frappe", "--site", SITE, "install-app", "pw_helpdesk"], check=True
-		)
-		frappe.init(site=SITE, sites_path=str(BENCH / "sites"))
-		frappe.connect()
-		frappe.set_user("Administrator")
-	return frappe
 
 
 # ---------------------------------------------------------------------------------------------- rows
@@ -313,57 +278,6 @@ def prepare(frappe, n: int, due: int) -> tuple[datetime, str, list[int]]:
 # ---------------------------------------------------------------------------------------------- measuring
 
 
-def timed(fn, repeat: int) -> tuple[list[float], object]:
-	samples, result = [], None
-	for _ in range(repeat):
-		started = time.perf_counter()
-		result = fn()
-		samples.append((time.perf_counter() - started) * 1000)
-	return samples, result
-
-
-def stats(samples: list[float]) -> tuple[float, float, float, float]:
-	ordered = sorted(samples)
-	p90 = ordered[math.ceil(0.9 * len(ordered)) - 1]  # nearest rank
-	return statistics.median(ordered), ordered[0], ordered[-1], p90
-
-
-def capture_queries(frappe, fn) -> list[tuple[str, object]]:
-	"""The SQL (and parameters) that fn sends, as frappe.qb's run() hands it to frappe.db.sql."""
-	sent = []
-	real = frappe.db.sql
-
-	def spy(query, values=None, *args, **kwargs):
-		sent.append((str(query), values))
-		return real(query, values, *args, **kwargs)
-
-	with mock.patch.object(frappe.local.db, "sql", spy):
-		fn()
-	return [(q, v) for q, v in sent if "tabIssue" in q]
-
-
-def handler_reads(frappe) -> dict[str, int]:
-	rows = frappe.db.sql("SHOW SESSION STATUS LIKE 'Handler_read%%'")
-	return {name: int(value) for name, value in rows}
-
-
-def rows_read_by(frappe, fn) -> dict[str, int]:
-	"""Storage-engine row reads of fn (session Handler_read_* counters, minus SHOW STATUS's own reads)."""
-	a = handler_reads(frappe)
-	b = handler_reads(frappe)
-	fn()
-	c = handler_reads(frappe)
-	return {k: (c[k] - b[k]) - (b[k] - a[k]) for k in a}
-
-
-def table(rows: list[dict], columns: list[str]) -> str:
-	cells = [[("NULL" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
-	widths = [max(len(c), *(len(row[k]) for row in cells)) for k, c in enumerate(columns)]
-	lines = ["  " + "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
-	lines += ["  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
-	return "\n".join(lines)
-
-
 def main() -> int:
 	parser = argparse.ArgumentParser(
 		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -410,7 +324,7 @@ def main() -> int:
 		run_ms, report = timed(job, args.repeat)
 		query_ms, found = timed(query, args.repeat)
 		reads = rows_read_by(frappe, job)
-		sent = capture_queries(frappe, query)
+		sent = capture_queries(frappe, query, "tabIssue")
 		explained = []
 		for sql, values in sent:
 			plan = frappe.db.sql("EXPLAIN " + sql, values, as_dict=True)

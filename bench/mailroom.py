@@ -42,10 +42,8 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-BENCH = Path(os.environ.get("FRAPPE_BENCH", Path.home() / "frappe-bench"))
-SITES = BENCH / "sites"
-SITE = "pw-bench.localhost"
+from _site import REPO, SITE, SITES, connect, ensure_site, say
+
 SETTINGS = "PW Helpdesk Settings"
 CUSTOMER = "PW Bench CRTC Telecom"
 INGEST_DOMAIN = "bench-ingest.example"
@@ -60,10 +58,6 @@ SERIAL_LIMIT_S = 300.0
 MB = 1024 * 1024
 
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
-
-
-def say(message: str = "") -> None:
-	print(message, flush=True)
 
 
 def client_domain(i: int) -> str:
@@ -194,23 +188,6 @@ def big_message(token: str, to: str, size: int) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------- site
-
-
-def ensure_site() -> None:
-	if (SITES / SITE / "site_config.json").is_file():
-		return
-	say(f"site {SITE} missing: creating it with dev/bench.sh fresh-site")
-	subprocess.run([str(REPO / "dev/bench.sh"), "fresh-site", SITE], check=True)
-
-
-def connect():
-	os.chdir(SITES)
-	import frappe
-
-	frappe.init(site=SITE, sites_path=str(SITES))
-	frappe.connect()
-	frappe.set_user("Administrator")
-	return frappe
 
 
 def ensure_customer(frappe) -> None:
