@@ -62,15 +62,19 @@ def run(dry_run: bool = False) -> list[tuple[str, str, str]]:
 	report = []
 	# Issues that reach their close time within the warning period get the warning now.
 	lead = now + timedelta(hours=warn_hours)
-	for row in candidates(days, lead, excluded):
-		reason = rules.close_reason(
+
+	def reason_at(row, when):
+		return rules.close_reason(
 			row.status,
 			last_agent_reply=row.pw_last_agent_reply,
 			last_customer_reply=row.pw_last_customer_reply,
 			resolved_on=row.pw_resolved_on,
-			now=lead,
+			now=when,
 			days=days,
 		)
+
+	for row in candidates(days, lead, excluded):
+		reason = reason_at(row, lead)
 		if not reason:
 			continue
 		if warn_hours and not row.pw_close_warning_sent:
@@ -78,14 +82,7 @@ def run(dry_run: bool = False) -> list[tuple[str, str, str]]:
 			if not dry_run:
 				warn(row, warn_hours)
 			continue
-		due = rules.close_reason(
-			row.status,
-			last_agent_reply=row.pw_last_agent_reply,
-			last_customer_reply=row.pw_last_customer_reply,
-			resolved_on=row.pw_resolved_on,
-			now=now,
-			days=days,
-		)
+		due = reason_at(row, now)
 		warned_long_enough = not warn_hours or row.pw_close_warning_sent <= now - timedelta(hours=warn_hours)
 		if due and warned_long_enough:
 			report.append((row.name, "close", due))
