@@ -364,7 +364,9 @@ up() {
 	fi
 	procfile
 	say "starting web, socketio, scheduler and workers (logs: $BENCH/logs/pw-up.log)"
-	(cd "$BENCH" && setsid "$BENCH/env/bin/honcho" -f Procfile.pw start >"$BENCH/logs/pw-up.log" 2>&1 &)
+	# Every fd redirected, and exec: nothing left holding our stdout (so `up | tee` ends).
+	(cd "$BENCH" && exec setsid "$BENCH/env/bin/honcho" -f Procfile.pw start) \
+		</dev/null >"$BENCH/logs/pw-up.log" 2>&1 &
 	for _ in $(seq 60); do
 		curl -fsS "http://127.0.0.1:$WEB_PORT/api/method/ping" 2>/dev/null | grep -q pong && break
 		sleep 1

@@ -111,7 +111,14 @@ def _exists(user: str) -> bool:
 
 def start() -> None:
 	if not listening(IMAP_PORT):
-		subprocess.run(["dovecot", "-c", str(write_dovecot_config())], check=True)
+		# The daemon keeps the fds it is given: not our stdout, or `up | tee` would never see EOF.
+		subprocess.run(
+			["dovecot", "-c", str(write_dovecot_config())],
+			check=True,
+			stdin=subprocess.DEVNULL,
+			stdout=subprocess.DEVNULL,
+			stderr=subprocess.DEVNULL,
+		)
 	if not listening(SMTP_PORT):
 		log = open(ROOT / "smtp.log", "ab")
 		proc = subprocess.Popen(
@@ -126,6 +133,7 @@ def start() -> None:
 				"aiosmtpd.handlers.Mailbox",
 				str(ROOT / "sent"),
 			],
+			stdin=subprocess.DEVNULL,
 			stdout=log,
 			stderr=subprocess.STDOUT,
 			start_new_session=True,
